@@ -1,0 +1,73 @@
+"""The application factory and its lifespan."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio
+import structlog
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from strawberry.fastapi import GraphQLRouter
+
+from api.errors import install_error_handlers
+from api.middleware import BodyLimitMiddleware, RequestLogMiddleware
+from api.routes import health, monitor, usage
+from api.settings import Settings, get_settings
+from db.embedded import EmbeddedPostgres
+from db.engine import create_engine, create_sessionmaker
+from db.migrations import upgrade
+from schema.context import get_context
+from schema.schema import schema
+
+logger = structlog.get_logger(__name__)
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    embedded = None
+    database_url = settings.database_url
+    if database_url is None:
+        embedded = EmbeddedPostgres(settings.palace_usage_home)
+        database_url = await anyio.to_thread.run_sync(embedded.start)
+
+    await anyio.to_thread.run_sync(upgrade, database_url)
+    engine = create_engine(database_url, timeout_s=settings.db_timeout_s)
+    app.state.sessionmaker = create_sessionmaker(engine)
+    logger.info("server.started", embedded=embedded is not None)
+    try:
+        yield
+    finally:
+        await engine.dispose()
+        if embedded is not None:
+            await anyio.to_thread.run_sync(embedded.stop)
+        logger.info("server.stopped")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="palace-usage",
+        summary="Usage of AI agents, per palace, in PostgreSQL.",
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+
+    graphql = GraphQLRouter(
+        schema,
+        context_getter=get_context,
+        graphql_ide="graphiql" if settings.graphql_introspection else None,
+    )
+    app.include_router(graphql, prefix="/graphql")
+    app.include_router(usage.router)
+    app.include_router(health.router)
+    app.include_router(monitor.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLogMiddleware)
+    return app

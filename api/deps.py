@@ -1,0 +1,44 @@
+"""FastAPI dependencies, as Annotated aliases the routes declare."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from api.palace import RequestPalace, resolve_palace
+from api.settings import Settings
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+    maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    return maker
+
+
+SessionmakerDep = Annotated[
+    async_sessionmaker[AsyncSession], Depends(get_sessionmaker)
+]
+
+
+async def get_session(maker: SessionmakerDep) -> AsyncIterator[AsyncSession]:
+    """One session per request; the route commits, anything else rolls back."""
+    async with maker() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+async def get_palace(request: Request, settings: SettingsDep) -> RequestPalace:
+    return resolve_palace(request, settings)
+
+
+PalaceDep = Annotated[RequestPalace, Depends(get_palace)]

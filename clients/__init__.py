@@ -1,0 +1,1 @@
+"""Clients of a palace-usage server: the SDK, the migration tool and flush."""

@@ -1,0 +1,128 @@
+"""Sending legacy entries in batches through logUsageBatch, with the gql client."""
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import structlog
+from gql import Client, GraphQLRequest, gql
+from gql.transport.exceptions import TransportError
+from gql.transport.httpx import HTTPXAsyncTransport
+
+from clients.migrate.inputs import LineError, to_usage_input
+from clients.migrate.reader import LegacyLine
+
+logger = structlog.get_logger(__name__)
+
+LOG_BATCH = gql(
+    """
+    mutation LogUsageBatch($inputs: [UsageInput!]!) {
+      logUsageBatch(inputs: $inputs) { status eventId reason }
+    }
+    """
+)
+RETRIES = 4
+
+
+class ServerUnavailableError(Exception):
+    """The server could not be reached or kept failing; nothing more was sent."""
+
+
+@dataclass
+class MigrationReport:
+    total: int = 0
+    inserted: int = 0
+    duplicates: int = 0
+    blank: int = 0
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    # Line numbers the server stored or already had: what flush may remove.
+    acknowledged: set[int] = field(default_factory=set)
+
+    @property
+    def sent(self) -> int:
+        return self.inserted + self.duplicates
+
+    def summary(self) -> str:
+        return (
+            f"inserted {self.inserted} of {self.total} "
+            f"({self.duplicates} duplicates, {len(self.rejected)} rejected, "
+            f"{self.blank} blank)"
+        )
+
+
+def prepare_lines(
+    lines: Sequence[LegacyLine], report: MigrationReport
+) -> list[tuple[int, dict[str, Any]]]:
+    ready = []
+    for line in lines:
+        if line.blank:
+            report.blank += 1
+            continue
+
+        report.total += 1
+        if line.error is not None:
+            report.rejected.append((line.number, line.error))
+            continue
+        assert line.entry is not None
+        try:
+            ready.append((line.number, to_usage_input(line.entry)))
+        except LineError as exc:
+            report.rejected.append((line.number, str(exc)))
+    return ready
+
+
+async def _send_batch(session: Any, inputs: list[dict[str, Any]]) -> list[Any]:
+    request = GraphQLRequest(LOG_BATCH, variable_values={"inputs": inputs})
+    for attempt in range(RETRIES + 1):
+        try:
+            result = await session.execute(request)
+            return list(result["logUsageBatch"])
+        except (TransportError, httpx.TransportError, OSError) as exc:
+            if attempt == RETRIES:
+                raise ServerUnavailableError(str(exc) or type(exc).__name__) from exc
+            # Batches are idempotent by event id, so resending one is safe.
+            logger.warning("migrate.batch_retry", attempt=attempt + 1, error=str(exc))
+            await asyncio.sleep(0.5 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+async def send_entries(
+    url: str,
+    lines: Sequence[LegacyLine],
+    *,
+    batch_size: int = 500,
+    headers: dict[str, str] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> MigrationReport:
+    """Send every good line; the report counts what the server said of each."""
+    report = MigrationReport()
+    ready = prepare_lines(lines, report)
+
+    client_args: dict[str, Any] = {"timeout": 60.0}
+    if transport is not None:
+        client_args["transport"] = transport
+    gql_transport = HTTPXAsyncTransport(
+        url=url.rstrip("/") + "/graphql", headers=headers, **client_args
+    )
+    async with Client(transport=gql_transport, execute_timeout=120) as session:
+        for start in range(0, len(ready), batch_size):
+            batch = ready[start : start + batch_size]
+            results = await _send_batch(session, [inputs for _, inputs in batch])
+            for (number, _), result in zip(batch, results, strict=True):
+                status = result["status"]
+                if status == "STORED":
+                    report.inserted += 1
+                    report.acknowledged.add(number)
+                elif status == "DUPLICATE":
+                    report.duplicates += 1
+                    report.acknowledged.add(number)
+                else:
+                    report.rejected.append((number, result["reason"] or "rejected"))
+            if on_progress is not None:
+                on_progress(len(batch))
+
+    report.rejected.sort()
+    return report

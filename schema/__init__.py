@@ -1,0 +1,1 @@
+"""The GraphQL schema (Strawberry). `schema.schema.schema` is the one to serve."""
