@@ -1,13 +1,13 @@
 """The `palace-usage` command line: a thin shell over importable functions."""
 
 import sys
-from contextlib import contextmanager
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from api.admin_cli import keys_app, users_app
+from api.dburl import database_url
 from api.logs import configure_logging
 from api.settings import get_settings
 
@@ -18,25 +18,10 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Work on the database itself.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+app.add_typer(keys_app, name="keys")
 
 DEFAULT_URL = "http://localhost:6572"
-
-
-@contextmanager
-def _database_url() -> Iterator[str]:
-    """DATABASE_URL, or the embedded server of $PALACE_USAGE_HOME, shared."""
-    settings = get_settings()
-    if settings.database_url:
-        yield settings.database_url
-        return
-
-    from db.embedded import EmbeddedPostgres
-
-    embedded = EmbeddedPostgres(settings.palace_usage_home)
-    try:
-        yield embedded.start()
-    finally:
-        embedded.stop()
 
 
 @app.command()
@@ -87,7 +72,7 @@ def db_upgrade() -> None:
     from db.migrations import upgrade
 
     configure_logging(get_settings().log_format)
-    with _database_url() as url:
+    with database_url() as url:
         upgrade(url)
     typer.echo("database is up to date", err=True)
 
@@ -148,3 +133,20 @@ def flush(
 
 def main() -> None:
     sys.exit(app())
+
+
+@app.command()
+def sample(
+    runs: Annotated[int, typer.Option(min=1, max=20_000, help="How many runs.")] = 400,
+    days: Annotated[int, typer.Option(min=1, max=31, help="Spread over.")] = 30,
+    seed: Annotated[
+        int | None, typer.Option(help="Make the same sample every time.")
+    ] = None,
+    url: Annotated[
+        str, typer.Option(envvar="PALACERING_URL", help="The palace-usage server.")
+    ] = DEFAULT_URL,
+) -> None:
+    """Log a realistic recent sample of runs through the SDK, to see the monitor."""
+    from clients.sample import run_sample
+
+    raise typer.Exit(run_sample(url, runs=runs, days=days, seed=seed))

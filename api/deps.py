@@ -23,9 +23,7 @@ def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
     return maker
 
 
-SessionmakerDep = Annotated[
-    async_sessionmaker[AsyncSession], Depends(get_sessionmaker)
-]
+SessionmakerDep = Annotated[async_sessionmaker[AsyncSession], Depends(get_sessionmaker)]
 
 
 async def get_session(maker: SessionmakerDep) -> AsyncIterator[AsyncSession]:
@@ -37,8 +35,27 @@ async def get_session(maker: SessionmakerDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 
 
-async def get_palace(request: Request, settings: SettingsDep) -> RequestPalace:
-    return resolve_palace(request, settings)
+async def get_palace(
+    request: Request, session: SessionDep, settings: SettingsDep
+) -> RequestPalace:
+    return await resolve_palace(request, session, settings, request.app.state.cookies)
 
 
 PalaceDep = Annotated[RequestPalace, Depends(get_palace)]
+
+
+async def get_palace_own_session(
+    request: Request, maker: SessionmakerDep, settings: SettingsDep
+) -> RequestPalace:
+    """The same resolution on a session of its own, closed before it returns.
+
+    For GraphQL, whose resolvers each open their own session: holding one
+    more for the whole request would cost a pooled connection per request.
+    """
+    async with maker() as session:
+        return await resolve_palace(
+            request, session, settings, request.app.state.cookies
+        )
+
+
+OwnSessionPalaceDep = Annotated[RequestPalace, Depends(get_palace_own_session)]

@@ -1,42 +1,125 @@
 """Who is asking: the one place a request's palace is decided.
 
+In order: a live session's user's palace; else a read or ingest key's palace
+(`Authorization: Bearer`); else, while no login exists (auth `auto`) or with
+auth `off`, DEFAULT_PALACE. No query parameter, header or body chooses it.
 REST routes, GraphQL resolvers and the page all receive a RequestPalace from
 here and never look for a palace anywhere else.
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from fastapi import Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from api.settings import Settings
-from service.errors import ForbiddenPalaceError
+from api.cookies import COOKIE_NAME, SessionCookies
+from api.settings import AuthMode, IngestKeys, Settings
+from db import logins as logins_db
+from db import sessions as sessions_db
+from service.errors import AuthenticationRequiredError, ForbiddenPalaceError
+from service.keys import KeyScope, verify_key
+
+
+class CallerKind(StrEnum):
+    SESSION = "session"
+    READ_KEY = "read_key"
+    INGEST_KEY = "ingest_key"
+    ANONYMOUS = "anonymous"
 
 
 @dataclass(frozen=True, slots=True)
 class RequestPalace:
-    """The palace a request reads, and whether its writes are pinned to it.
+    """What a request may read and where its writes go.
 
-    `pinned` is set when a session or key fixed the palace; until then an
-    ingest may name its palace in the body, as the SDK does from PALACE_NAME.
+    `palace` is the palace it reads, and raises when it may not read at all;
+    `for_write` gives the palace an entry goes to, given the one it names.
     """
 
-    palace: str
-    pinned: bool = False
+    kind: CallerKind
+    home: str | None
+    login_required: bool = False
+    ingest_key_required: bool = False
+    user: str | None = None
+
+    @property
+    def palace(self) -> str:
+        if self.kind is CallerKind.INGEST_KEY:
+            raise ForbiddenPalaceError("an ingest key cannot read; use a read key")
+        if self.home is None or self.login_required:
+            raise AuthenticationRequiredError("log in, or send a read key")
+        return self.home
+
+    @property
+    def can_read(self) -> bool:
+        return self.kind is not CallerKind.INGEST_KEY and not self.login_required
 
     def for_write(self, claimed: str | None) -> str:
-        if claimed is None or claimed == self.palace:
-            return self.palace
-        if self.pinned:
+        if self.kind is CallerKind.READ_KEY:
+            raise ForbiddenPalaceError("a read key cannot write; use an ingest key")
+        if self.kind is CallerKind.ANONYMOUS:
+            if self.ingest_key_required:
+                raise AuthenticationRequiredError("this server needs an ingest key")
+            return claimed or self._default()
+
+        # A session or an ingest key pins every write to its own palace.
+        assert self.home is not None
+        if claimed is not None and claimed != self.home:
             raise ForbiddenPalaceError(
-                f"this request may only write to palace {self.palace!r}"
+                f"this request may only write to palace {self.home!r}"
             )
-        return claimed
+        return self.home
+
+    def _default(self) -> str:
+        assert self.home is not None
+        return self.home
 
 
-def resolve_palace(request: Request, settings: Settings) -> RequestPalace:
-    """The palace of a request: no argument, header or body of it chooses.
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
-    TODO: sessions and keys do not exist yet, so every request resolves to
-    DEFAULT_PALACE; a server shared by several palaces needs them first.
-    """
-    return RequestPalace(settings.default_palace)
+
+async def resolve_palace(
+    request: Request,
+    session: AsyncSession,
+    settings: Settings,
+    cookies: SessionCookies,
+) -> RequestPalace:
+    """The palace of a request, from its session or key, never its arguments."""
+    raw_cookie = request.cookies.get(COOKIE_NAME)
+    if raw_cookie and settings.palace_usage_auth is not AuthMode.OFF:
+        signed = cookies.load(raw_cookie)
+        if signed is not None:
+            palace, session_id = signed
+            user = await sessions_db.get_live_session_user_for_palace(
+                session, palace, session_id
+            )
+            if user is not None:
+                return RequestPalace(CallerKind.SESSION, palace, user=user)
+
+    token = _bearer(request)
+    if token is not None:
+        key = await verify_key(session, token)
+        if key is None:
+            # A wrong key is an error, not a reason to fall back to the default.
+            raise AuthenticationRequiredError("unknown or revoked key")
+        kind = (
+            CallerKind.READ_KEY if key.scope is KeyScope.READ else CallerKind.INGEST_KEY
+        )
+        return RequestPalace(kind, key.palace)
+
+    login_required = {
+        AuthMode.OFF: False,
+        AuthMode.ON: True,
+        AuthMode.AUTO: None,
+    }[settings.palace_usage_auth]
+    if login_required is None:
+        login_required = await logins_db.any_login_exists(session)
+    return RequestPalace(
+        CallerKind.ANONYMOUS,
+        settings.default_palace,
+        login_required=login_required,
+        ingest_key_required=settings.palace_usage_ingest_keys is IngestKeys.REQUIRED,
+    )

@@ -14,6 +14,11 @@ class AuthMode(StrEnum):
     OFF = "off"
 
 
+class IngestKeys(StrEnum):
+    OPTIONAL = "optional"
+    REQUIRED = "required"
+
+
 def _default_home() -> Path:
     return Path.home() / ".local" / "share" / "palace-usage"
 
@@ -42,6 +47,14 @@ class Settings(BaseSettings):
         description="Upper bound on connecting to and querying PostgreSQL.",
     )
     log_format: str = Field(default="console", validation_alias="PALACE_USAGE_LOG")
+    session_secret: str | None = Field(
+        default=None,
+        description="Signs session cookies; generated once into the home if unset.",
+    )
+    session_ttl_hours: float = Field(
+        default=12, validation_alias="PALACE_USAGE_SESSION_HOURS"
+    )
+    palace_usage_ingest_keys: IngestKeys = IngestKeys.OPTIONAL
 
 
 @lru_cache

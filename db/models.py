@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    CheckConstraint,
     ForeignKeyConstraint,
     Identity,
     Index,
@@ -45,6 +46,47 @@ class User(Base):
     created: Mapped[datetime] = mapped_column(
         TIMESTAMP(timezone=True), server_default=func.now()
     )
+    # NULL for users that only runs name; a hash makes the user a login.
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    failed_logins: Mapped[int] = mapped_column(Integer, server_default="0")
+    last_failed_at: Mapped[datetime | None] = mapped_column(TIMESTAMP(timezone=True))
+
+
+class LoginSession(Base):
+    """A browser session; the cookie carries its palace and id, signed."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["palace", "user_id"], ["users.palace", "users.id"], ondelete="CASCADE"
+        ),
+    )
+
+    palace: Mapped[str] = mapped_column(String(100), primary_key=True)
+    id: Mapped[Any] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer)
+    created: Mapped[datetime] = mapped_column(
+        TIMESTAMP(timezone=True), server_default=func.now()
+    )
+    expires_at: Mapped[datetime] = mapped_column(TIMESTAMP(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(TIMESTAMP(timezone=True))
+
+
+class ApiKey(Base):
+    """A bearer key: `pu_<key_id>_<secret>`; only the secret's hash is kept."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = (CheckConstraint("scope IN ('ingest', 'read')", name="scope"),)
+
+    key_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    palace: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str | None] = mapped_column(String(100))
+    scope: Mapped[str] = mapped_column(String(10))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(
+        TIMESTAMP(timezone=True), server_default=func.now()
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(TIMESTAMP(timezone=True))
 
 
 class Usage(Base):

@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.fastapi import BaseContext
 
-from api.deps import PalaceDep, SessionmakerDep
+from api.deps import OwnSessionPalaceDep, SessionmakerDep
 from api.palace import RequestPalace
 
 
@@ -31,6 +31,6 @@ class Context(BaseContext):
             yield session
 
 
-async def get_context(palace: PalaceDep, maker: SessionmakerDep) -> Context:
+async def get_context(palace: OwnSessionPalaceDep, maker: SessionmakerDep) -> Context:
     # An async getter: a plain def one would run in a thread pool per request.
     return Context(palace, maker)

@@ -1,9 +1,12 @@
 """Errors of the service layer.
 
-    PalaceUsageError            base: carries the HTTP status an API shows
-    ├── InvalidInputError       422: a field is wrong; `errors` names each one
-    ├── ForbiddenPalaceError    403: the request may not write to that palace
-    └── DatabaseUnavailableError 503: PostgreSQL did not answer in time
+PalaceUsageError            base: carries the HTTP status an API shows
+├── InvalidInputError       422: a field is wrong; `errors` names each one
+├── ForbiddenPalaceError    403: the request may not do this in that palace
+├── AuthenticationRequiredError 401: no session or key, and one is needed
+├── LoginFailedError        401: wrong name or password
+├── TooManyAttemptsError    429: failed logins for a name are slowed down
+└── DatabaseUnavailableError 503: PostgreSQL did not answer in time
 """
 
 from typing import Any
@@ -18,6 +21,10 @@ class PalaceUsageError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         return {"error": self.message}
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {}
 
 
 class InvalidInputError(PalaceUsageError):
@@ -37,3 +44,29 @@ class ForbiddenPalaceError(PalaceUsageError):
 
 class DatabaseUnavailableError(PalaceUsageError):
     status_code = 503
+
+
+class AuthenticationRequiredError(PalaceUsageError):
+    """401: reading needs a session or a read key once logins exist."""
+
+    status_code = 401
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": "Bearer"}
+
+
+class LoginFailedError(PalaceUsageError):
+    status_code = 401
+
+
+class TooManyAttemptsError(PalaceUsageError):
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
