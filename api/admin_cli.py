@@ -7,15 +7,15 @@ $PALACE_USAGE_HOME, shared with a running `serve`), not through the API.
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.dburl import database_url
-from db.engine import create_engine, create_sessionmaker
-from db.migrations import upgrade
 from service.errors import PalaceUsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
 
@@ -23,8 +23,12 @@ users_app = typer.Typer(help="Manage the people who log in.", no_args_is_help=Tr
 keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 
 
-def _run(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+def _run(work: "Callable[[AsyncSession], Awaitable[T]]") -> T:
     """Run one unit of work against the database and commit it."""
+    # Imported here: the database stack is slow to import, and `--help` or a
+    # mistyped option should answer at once.
+    from db.engine import create_engine, create_sessionmaker
+    from db.migrations import upgrade
 
     async def go(url: str) -> T:
         engine = create_engine(url)
@@ -78,7 +82,7 @@ def users_passwd(name: str, password_stdin: PasswordStdin = False) -> None:
 
     password = _read_password(password_stdin)
 
-    async def change(session: AsyncSession) -> None:
+    async def change(session: "AsyncSession") -> None:
         found = await list_logins_by_name(session, name)
         if not found:
             raise PalaceUsageError(f"no login {name!r}")
