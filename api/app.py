@@ -18,7 +18,7 @@ from db.embedded import EmbeddedPostgres
 from db.engine import create_engine, create_sessionmaker
 from db.migrations import upgrade
 from schema.context import get_context
-from schema.schema import schema
+from schema.schema import get_schema
 
 logger = structlog.get_logger(__name__)
 
@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
 
     graphql = GraphQLRouter(
-        schema,
+        get_schema(introspection=settings.graphql_introspection),
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphql_introspection else None,
     )

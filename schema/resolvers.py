@@ -1,37 +1,76 @@
 """Query and mutation roots: thin calls into the service layer."""
 
+from datetime import datetime
+from typing import Annotated
+
 import strawberry
 import structlog
 
 from schema.context import Context
+from schema.filters import (
+    PERIOD_HELP,
+    SINCE_HELP,
+    UNTIL_HELP,
+    UsageFilter,
+    resolve_window,
+    to_service_filter,
+)
+from schema.limits import MAX_BATCH, check_batch_size
+from schema.pagination import UsageConnection, resolve_usage_connection
+from schema.summary import UsageSummary, resolve_usage_summary
 from schema.types import LogStatus, LogUsageResult, Period, UsageEntry, UsageInput
+from service import summary as summary_service
 from service import usage as usage_service
 from service.entries import UsageCreate, parse_entry
-from service.errors import InvalidInputError, PalaceUsageError
+from service.errors import PalaceUsageError
 
 logger = structlog.get_logger(__name__)
 
-# Large enough for the migration tool's batches, small enough that one request
-# cannot hold a transaction open for long.
-MAX_BATCH = 5000
+
+async def resolve_usage(
+    info: strawberry.Info[Context],
+    period: Annotated[
+        Period | None, strawberry.argument(description=PERIOD_HELP)
+    ] = None,
+    since: Annotated[
+        datetime | None, strawberry.argument(description=SINCE_HELP)
+    ] = None,
+    until: Annotated[
+        datetime | None, strawberry.argument(description=UNTIL_HELP)
+    ] = None,
+    filter: UsageFilter | None = None,
+) -> list[UsageEntry]:
+    usage_filter = to_service_filter(filter)
+    async with info.context.session() as session:
+        window = await resolve_window(session, period, since, until)
+        rows = await summary_service.list_usage(
+            session, info.context.palace.palace, window, usage_filter
+        )
+    return [UsageEntry.from_row(row) for row in rows]
 
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="The palace's runs in the last period, oldest first.")
-    async def usage(self, info: strawberry.Info[Context], period: Period) -> list[
-        UsageEntry
-    ]:
-        async with info.context.session() as session:
-            rows = await usage_service.list_usage_for_period(
-                session, info.context.palace.palace, period.to_service()
-            )
-        return [UsageEntry.from_row(row) for row in rows]
+    usage: list[UsageEntry] = strawberry.field(
+        resolver=resolve_usage,
+        description=(
+            "The palace's runs in a window, oldest first, all at once. Ranges "
+            "longer than a month page through usageConnection instead."
+        ),
+    )
+    usage_connection: UsageConnection = strawberry.field(
+        resolver=resolve_usage_connection,
+        description="The palace's runs in a window, oldest first, a page at a time.",
+    )
+    usage_summary: UsageSummary = strawberry.field(
+        resolver=resolve_usage_summary,
+        description="Totals, groups and a series of the palace's runs in a window.",
+    )
 
 
-async def _log(info: strawberry.Info[Context], inputs: list[UsageInput]) -> list[
-    LogUsageResult
-]:
+async def _log(
+    info: strawberry.Info[Context], inputs: list[UsageInput]
+) -> list[LogUsageResult]:
     """Validate each input, store the valid ones per palace, keep input order."""
     results: list[LogUsageResult | None] = [None] * len(inputs)
     by_palace: dict[str, list[tuple[int, UsageCreate]]] = {}
@@ -72,14 +111,13 @@ class Mutation:
         return result
 
     @strawberry.mutation(
-        description="Store many runs in one round trip; one result per input, in order."
+        description=(
+            "Store many runs in one round trip; one result per input, in order. "
+            f"At most {MAX_BATCH} inputs."
+        )
     )
     async def log_usage_batch(
         self, info: strawberry.Info[Context], inputs: list[UsageInput]
     ) -> list[LogUsageResult]:
-        if len(inputs) > MAX_BATCH:
-            raise InvalidInputError(
-                f"a batch holds at most {MAX_BATCH} entries, got {len(inputs)}",
-                [{"field": "inputs", "message": "too many entries"}],
-            )
+        check_batch_size(len(inputs))
         return await _log(info, inputs)
