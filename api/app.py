@@ -8,10 +8,14 @@ import anyio
 import structlog
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from strawberry.fastapi import GraphQLRouter
 
 from api.errors import install_error_handlers
-from api.middleware import BodyLimitMiddleware, RequestLogMiddleware
+from api.graphql import PalaceGraphQLRouter
+from api.middleware import (
+    BodyLimitMiddleware,
+    DeadlineMiddleware,
+    RequestLogMiddleware,
+)
 from api.routes import health, monitor, usage
 from api.settings import Settings, get_settings
 from db.embedded import EmbeddedPostgres
@@ -23,6 +27,8 @@ from schema.schema import get_schema
 logger = structlog.get_logger(__name__)
 
 STATIC_DIR = Path(__file__).parent / "static"
+# Room for a pool wait, a connect and a statement, each bounded in db/engine.py.
+DEADLINE_FACTOR = 5
 
 
 @asynccontextmanager
@@ -47,6 +53,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         logger.info("server.stopped")
 
 
+def request_deadline_s(settings: Settings) -> float:
+    """The longest any request may take before it is answered 503."""
+    return settings.db_timeout_s * DEADLINE_FACTOR
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -56,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
 
-    graphql = GraphQLRouter(
+    graphql = PalaceGraphQLRouter(
         get_schema(introspection=settings.graphql_introspection),
         context_getter=get_context,
         graphql_ide="graphiql" if settings.graphql_introspection else None,
@@ -69,5 +80,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(DeadlineMiddleware, seconds=request_deadline_s(settings))
     app.add_middleware(RequestLogMiddleware)
     return app

@@ -1,22 +1,33 @@
-"""Turning errors into answers: one handler per kind, never a 500 for bad input."""
+"""Turning errors into answers: one handler per kind, never a 500 for bad input.
+
+A database that cannot be reached, refuses connections, is shutting down or
+does not answer in time is the client's to retry, so it is a 503 with
+Retry-After; only what is left is a 500, and it is logged with its traceback.
+"""
 
 import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from api.responses import JSONResponse
 from sqlalchemy import exc as sa_exc
 
+from api.responses import JSONResponse
 from service.errors import DatabaseUnavailableError, PalaceUsageError
 
 logger = structlog.get_logger(__name__)
+
+RETRY_AFTER_S = "5"
+UNAVAILABLE_MESSAGE = "database unavailable, try again shortly"
 
 _UNREACHABLE = (
     OSError,
     TimeoutError,
     asyncpg.PostgresConnectionError,
-    asyncpg.CannotConnectNowError,
     asyncpg.InterfaceError,
+    # SQLSTATE classes 53 (too many connections, out of memory) and 57
+    # (starting up, shutting down, statement cancelled by a timeout).
+    asyncpg.exceptions.InsufficientResourcesError,
+    asyncpg.exceptions.OperatorInterventionError,
 )
 
 
@@ -33,9 +44,22 @@ def is_database_unavailable(error: BaseException) -> bool:
     return isinstance(error, _UNREACHABLE)
 
 
+def unavailable_response() -> JSONResponse:
+    return JSONResponse(
+        {"error": UNAVAILABLE_MESSAGE},
+        status_code=503,
+        headers={"Retry-After": RETRY_AFTER_S},
+    )
+
+
 async def _service_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, PalaceUsageError)
-    return JSONResponse(error.to_dict(), status_code=error.status_code)
+    if isinstance(error, DatabaseUnavailableError):
+        logger.warning("db.unavailable", path=request.url.path)
+        return unavailable_response()
+    return JSONResponse(
+        error.to_dict(), status_code=error.status_code, headers=error.headers
+    )
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -55,11 +79,7 @@ async def _database_error(request: Request, error: Exception) -> JSONResponse:
         return await _unexpected_error(request, error)
 
     logger.warning("db.unavailable", path=request.url.path, error=type(error).__name__)
-    return JSONResponse(
-        {"error": "database unavailable, try again shortly"},
-        status_code=503,
-        headers={"Retry-After": "5"},
-    )
+    return unavailable_response()
 
 
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:

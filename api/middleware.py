@@ -1,9 +1,10 @@
-"""Pure ASGI middleware: a body size limit and one log line per request.
+"""Pure ASGI middleware: a body size limit, a deadline, one log line per request.
 
 Written against ASGI directly because Starlette's BaseHTTPMiddleware adds a
 task and a copy of every body to each request, on the hottest path we have.
 """
 
+import asyncio
 import time
 import uuid
 
@@ -61,20 +62,89 @@ class BodyLimitMiddleware:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
-        body = orjson.dumps(
-            {"error": f"request body is larger than {self.max_bytes} bytes"}
+        message = f"request body is larger than {self.max_bytes} bytes"
+        await _send_json(send, 413, {"error": message})
+
+
+class DeadlineMiddleware:
+    """Answer 503 to a request still unanswered after `seconds`.
+
+    The app runs in a task of its own, so a request stuck on a database that
+    stopped answering is answered at the deadline, while its cancellation and
+    clean-up (which may wait on that same database) finish in the background.
+    """
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        started = False
+        expired = False
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            # After the deadline's 503 the client has its answer; drop a late one.
+            if expired:
+                return
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        task = asyncio.ensure_future(self.app(scope, receive, guarded_send))
+        try:
+            done, _ = await asyncio.wait({task}, timeout=self.seconds)
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        if task in done:
+            task.result()
+            return
+
+        expired = True
+        task.cancel()
+        task.add_done_callback(_log_late_failure)
+        logger.warning(
+            "http.deadline_exceeded", path=scope["path"], seconds=self.seconds
         )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        if not started:
+            await _send_json(
+                send,
+                503,
+                {"error": f"no answer within {self.seconds:g} s; try again shortly"},
+                [(b"retry-after", b"5")],
+            )
+
+
+def _log_late_failure(task: "asyncio.Future[None]") -> None:
+    # Retrieving the outcome keeps asyncio from warning about it at exit.
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("http.late_failure", error=repr(task.exception()))
+
+
+async def _send_json(
+    send: Send,
+    status: int,
+    content: object,
+    headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    body = orjson.dumps(content)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 class RequestLogMiddleware:

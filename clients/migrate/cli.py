@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from clients.migrate.reader import Defaults, read_legacy_file
 from clients.migrate.sender import (
+    BatchRefusedError,
     MigrationReport,
     ServerUnavailableError,
     prepare_lines,
@@ -85,14 +86,16 @@ def run_migrate(
         transient=True,
     ) as progress:
         task = progress.add_task(f"migrating {file.name}", total=len(lines))
+        report = MigrationReport()
         try:
-            report = asyncio.run(
+            asyncio.run(
                 send_entries(
                     url,
                     lines,
                     batch_size=batch_size,
                     headers=_headers(),
                     on_progress=lambda n: progress.advance(task, n),
+                    report=report,
                 )
             )
         except ServerUnavailableError as exc:
@@ -100,9 +103,10 @@ def run_migrate(
                 f"[red]error:[/] the server stopped answering ({exc}); what was "
                 "sent is stored, run the same command again to send the rest"
             )
+            console.print(f"so far: {report.summary()}", markup=False)
             return EXIT_CANNOT_RUN
-        except Exception as exc:
-            console.print(f"[red]error:[/] the server refused the batch: {exc}")
+        except BatchRefusedError as exc:
+            console.print(f"[red]error:[/] the server refused a batch: {exc}")
             return EXIT_CANNOT_RUN
 
     _print_rejects(out, report.rejected)

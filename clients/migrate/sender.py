@@ -8,7 +8,11 @@ from typing import Any
 import httpx
 import structlog
 from gql import Client, GraphQLRequest, gql
-from gql.transport.exceptions import TransportError
+from gql.transport.exceptions import (
+    TransportError,
+    TransportQueryError,
+    TransportServerError,
+)
 from gql.transport.httpx import HTTPXAsyncTransport
 
 from clients.migrate.inputs import LineError, to_usage_input
@@ -28,6 +32,10 @@ RETRIES = 4
 
 class ServerUnavailableError(Exception):
     """The server could not be reached or kept failing; nothing more was sent."""
+
+
+class BatchRefusedError(Exception):
+    """The server refused a whole batch (a GraphQL or 4xx error): not retried."""
 
 
 @dataclass
@@ -73,6 +81,15 @@ def prepare_lines(
     return ready
 
 
+def _refused(exc: Exception) -> bool:
+    # A server error answer below 500 is about the request, and resending the
+    # same request would get the same answer.
+    if isinstance(exc, TransportQueryError):
+        return True
+    code = getattr(exc, "code", None)
+    return isinstance(exc, TransportServerError) and code is not None and code < 500
+
+
 async def _send_batch(session: Any, inputs: list[dict[str, Any]]) -> list[Any]:
     request = GraphQLRequest(LOG_BATCH, variable_values={"inputs": inputs})
     for attempt in range(RETRIES + 1):
@@ -80,6 +97,8 @@ async def _send_batch(session: Any, inputs: list[dict[str, Any]]) -> list[Any]:
             result = await session.execute(request)
             return list(result["logUsageBatch"])
         except (TransportError, httpx.TransportError, OSError) as exc:
+            if _refused(exc):
+                raise BatchRefusedError(str(exc)) from exc
             if attempt == RETRIES:
                 raise ServerUnavailableError(str(exc) or type(exc).__name__) from exc
             # Batches are idempotent by event id, so resending one is safe.
@@ -96,9 +115,14 @@ async def send_entries(
     headers: dict[str, str] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     on_progress: Callable[[int], None] | None = None,
+    report: MigrationReport | None = None,
 ) -> MigrationReport:
-    """Send every good line; the report counts what the server said of each."""
-    report = MigrationReport()
+    """Send every good line; the report counts what the server said of each.
+
+    Pass a `report` to keep what was acknowledged when sending stops half-way
+    with ServerUnavailableError or BatchRefusedError.
+    """
+    report = report if report is not None else MigrationReport()
     ready = prepare_lines(lines, report)
 
     client_args: dict[str, Any] = {"timeout": 60.0}
