@@ -13,6 +13,7 @@ from service.summary import Dimension as ServiceDimension
 PERIOD_HELP = "A window ending now; give either this or since/until."
 SINCE_HELP = "Start of the window, inclusive; needs a UTC offset."
 UNTIL_HELP = "End of the window, exclusive; now when absent."
+_LIST = "Exact values, at most 100."
 
 
 @strawberry.input(
@@ -22,11 +23,11 @@ UNTIL_HELP = "End of the window, exclusive; now when absent."
     )
 )
 class UsageFilter:
-    models: list[str] | None = None
-    channels: list[str] | None = None
-    domains: list[str] | None = None
-    butlers: list[str] | None = None
-    users: list[str] | None = None
+    models: list[str] | None = strawberry.field(default=None, description=_LIST)
+    channels: list[str] | None = strawberry.field(default=None, description=_LIST)
+    domains: list[str] | None = strawberry.field(default=None, description=_LIST)
+    butlers: list[str] | None = strawberry.field(default=None, description=_LIST)
+    users: list[str] | None = strawberry.field(default=None, description=_LIST)
 
     def to_service(self) -> summary_service.UsageFilter:
         given = {

@@ -30,6 +30,8 @@ class PalaceSchema(strawberry.Schema):
                 _add_code(error, original)
                 logger.info("graphql.refused", message=error.message)
             else:
+                # TODO: the client still sees an unexpected error's own message;
+                # a shared server should mask it (strawberry's MaskErrors).
                 logger.error("graphql.unexpected_error", exc_info=original)
 
 

@@ -199,6 +199,8 @@ async def list_groups(
     usage_filter: UsageFilter,
     dimensions: Sequence[Dimension],
 ) -> Sequence[Any]:
+    # TODO: groups are not capped, so grouping a year by all five dimensions
+    # answers every combination; a busy palace needs a `first` on groups.
     if not dimensions:
         return []
 
