@@ -15,7 +15,15 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 @router.get("/")
 async def monitor_page() -> FileResponse:
-    return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
+    # Revalidated on every visit, so an upgraded server is seen at once.
+    # TODO: the page's scripts under /static are sent without Cache-Control,
+    # so after an upgrade a browser may pair the new page with cached old
+    # modules until it revalidates them; version their URLs or send no-cache.
+    return FileResponse(
+        STATIC_DIR / "index.html",
+        media_type="text/html",
+        headers={"Cache-Control": "no-cache"},
+    )
 
 
 @router.get("/vendor/plotly.min.js")

@@ -77,6 +77,8 @@ class LoadError extends Error {
 }
 
 function explain(error) {
+  // TODO: there is no sign-in form on this page yet; once a palace has users,
+  // a reader must log in through POST /api/login some other way first.
   if (error.status === 401 || error.status === 403) {
     return "This palace asks you to sign in before it shows its usage.";
   }
@@ -262,4 +264,6 @@ document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") closeDrilldown();
 });
 window.addEventListener("hashchange", load);
+// TODO: the page loads once per tab choice and on Refresh; it does not poll,
+// so a monitor left open goes stale until someone clicks.
 load();
