@@ -3,7 +3,7 @@
 Strawberry turns every resolver error into a 200 with an `errors` list, which
 would tell a client that PostgreSQL being away is a problem with its query.
 This router answers 503 instead, through the app's one error handler, and
-400 to a body that is not UTF-8 JSON.
+400 to a body that is not a UTF-8 JSON object.
 """
 
 import json
@@ -23,6 +23,11 @@ class PalaceGraphQLRouter(GraphQLRouter):  # type: ignore[type-arg]
             return await super().parse_http_body(request)
         except (UnicodeDecodeError, RecursionError) as exc:
             raise HTTPException(400, "body is not valid UTF-8 JSON") from exc
+        except (AttributeError, TypeError) as exc:
+            # Strawberry assumes a JSON object; a string or a number breaks it.
+            raise HTTPException(
+                400, "body must be a JSON object with a `query`"
+            ) from exc
         except json.JSONDecodeError:
             raise
         except ValueError as exc:

@@ -84,6 +84,45 @@ class UsageCreate(BaseModel):
         return dict(self.model_extra or {})
 
 
+def entry_json_schema() -> dict[str, Any]:
+    """The OpenAPI schema of a posted entry: what a well-formed client sends.
+
+    The server takes a little more than this says (clean numeric strings for
+    numbers), for the legacy log; unknown keys are kept in `extra`.
+    """
+    count = {"type": "integer", "minimum": 0, "maximum": values.MAX_INT}
+    text = {"type": "string", "maxLength": 100}
+    label = {"type": "string", "maxLength": 50}
+    return {
+        "title": "Entry",
+        "type": "object",
+        "additionalProperties": True,
+        "properties": {
+            "ts": {"type": "string", "format": "date-time"},
+            "date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+            "time": {"type": "string", "pattern": r"^\d{2}:\d{2}$"},
+            "event_id": {"type": "string", "format": "uuid"},
+            "palace": {"type": "string", "minLength": 1, "maxLength": 100},
+            "user": text,
+            "butler": text,
+            "user_id": count,
+            "channel": label,
+            "model": label,
+            "domain": label,
+            "duration_ms": count,
+            "duration_min": count,
+            "tokens_in": count,
+            "tokens_out": count,
+            "cost_usd": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": float(values.MAX_COST),
+            },
+            "num_turns": count,
+        },
+    }
+
+
 def _extra_errors(data: dict[str, Any]) -> list[dict[str, Any]]:
     unknown = [key for key in data if key not in KNOWN_FIELDS]
     if len(unknown) > MAX_EXTRA_KEYS:

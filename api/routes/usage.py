@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from api.deps import PalaceDep, SessionDep
 from api.responses import JSONResponse
 from service import usage as usage_service
-from service.entries import parse_entry
+from service.entries import entry_json_schema, parse_entry
 from service.errors import InvalidInputError
 from service.periods import Period
 from service.usage import LogStatus
@@ -18,9 +18,7 @@ router = APIRouter(prefix="/api/usage", tags=["usage"])
 _ENTRY_SCHEMA: dict[str, Any] = {
     "requestBody": {
         "required": True,
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/Entry"}}
-        },
+        "content": {"application/json": {"schema": entry_json_schema()}},
     }
 }
 
