@@ -150,20 +150,3 @@ def sample(
     from clients.sample import run_sample
 
     raise typer.Exit(run_sample(url, runs=runs, days=days, seed=seed))
-
-
-@app.command()
-def sample(
-    runs: Annotated[int, typer.Option(min=1, max=20_000, help="How many runs.")] = 400,
-    days: Annotated[int, typer.Option(min=1, max=31, help="Spread over.")] = 30,
-    seed: Annotated[
-        int | None, typer.Option(help="Make the same sample every time.")
-    ] = None,
-    url: Annotated[
-        str, typer.Option(envvar="PALACERING_URL", help="The palace-usage server.")
-    ] = DEFAULT_URL,
-) -> None:
-    """Log a realistic recent sample of runs through the SDK, to see the monitor."""
-    from clients.sample import run_sample
-
-    raise typer.Exit(run_sample(url, runs=runs, days=days, seed=seed))
