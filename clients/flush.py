@@ -41,6 +41,7 @@ import tzlocal
 from rich.console import Console
 
 from clients.fallback import append_entry, flush_lock, locked, replace_contents
+from clients.logs import log_to_stderr
 from clients.migrate.reader import Defaults, LegacyLine, parse_line
 from clients.migrate.sender import (
     BatchRefusedError,
@@ -165,6 +166,7 @@ def flush_file(
 
 def run_flush(fallback: Path | None, *, url: str) -> int:
     """One flush for a terminal; returns the exit status."""
+    log_to_stderr()
     console = Console(stderr=True)
     path = fallback or fallback_path()
     key = os.environ.get("PALACE_USAGE_KEY")

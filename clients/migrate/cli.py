@@ -11,6 +11,7 @@ import tzlocal
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+from clients.logs import log_to_stderr
 from clients.migrate.reader import Defaults, read_legacy_file
 from clients.migrate.sender import (
     BatchRefusedError,
@@ -54,6 +55,7 @@ def run_migrate(
     dry_run: bool = False,
 ) -> int:
     """Run one migration and print its report; returns the exit status."""
+    log_to_stderr()
     console = Console(stderr=True)
     out = Console(file=sys.stdout, highlight=False, soft_wrap=True)
     try:
