@@ -183,6 +183,12 @@ def run_sample(url: str, *, runs: int, days: int, seed: int | None) -> int:
     taken, made = log_sample(url, runs=runs, days=days, seed=seed)
     print(f"logged {taken} of {made} sample runs over the last {days} days")
     print(f"open {url.rstrip('/')}/#7d to see them")
+    if taken == 0:
+        print(
+            "the server took none; if it asks for logins, set PALACE_USAGE_KEY "
+            "to an ingest key (palace-usage keys create --scope ingest)",
+            file=sys.stderr,
+        )
     if taken < made:
         print(f"{made - taken} runs were refused and dropped", file=sys.stderr)
         return EXIT_SOME_DROPPED

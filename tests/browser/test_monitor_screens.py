@@ -53,6 +53,14 @@ async def test_month_tab_fits_a_phone(
         assert box and 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
     await page.screenshot(path=artifacts / "monitor-month-phone.png", full_page=True)
 
+    # The way back stays in sight below the sticky header.
+    await page.get_by_test_id("breakdown-item").first.click()
+    back = page.get_by_test_id("drilldown-back")
+    await expect(back).to_be_in_viewport()
+    header = await page.locator("header").bounding_box()
+    box = await back.bounding_box()
+    assert header and box and box["y"] >= header["y"] + header["height"]
+
 
 async def test_the_sample_command_fills_every_tab(
     page: Page, server: ServerProcess

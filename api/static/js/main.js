@@ -219,8 +219,11 @@ function openDrilldown(title, entries) {
   table.show(entries);
   page.overview.hidden = true;
   page.drilldown.hidden = false;
-  page.drilldown.focus();
-  window.scrollTo(0, page.drilldown.offsetTop - 8);
+  page.drilldown.focus({ preventScroll: true });
+  // Just below the sticky header, which would otherwise hide the way back.
+  const header = document.querySelector("header").offsetHeight;
+  const top = page.drilldown.getBoundingClientRect().top + window.scrollY;
+  window.scrollTo(0, Math.max(0, top - header - 12));
 }
 
 function closeDrilldown() {
