@@ -1,8 +1,30 @@
-"""Keeping the command-line tools' log lines off stdout, which carries results."""
+"""Keeping log lines off stdout, which carries a tool's results or an agent's.
+
+structlog, left unconfigured, prints to stdout; for an agent that speaks a
+protocol on its stdout (an MCP server over stdio, say) one stray line there
+breaks it. The SDK therefore logs to stderr unless its host configured
+structlog, and the command-line tools configure it to stderr.
+"""
 
 import sys
+from typing import Any
 
 import structlog
+
+_STDERR_PROCESSORS = [
+    structlog.processors.add_log_level,
+    structlog.processors.TimeStamper(fmt="iso", utc=True),
+    structlog.dev.ConsoleRenderer(colors=False),
+]
+
+
+def library_logger(name: str) -> Any:
+    """The host's structlog logger if it set one up, else one writing to stderr."""
+    if structlog.is_configured():
+        return structlog.get_logger(name)
+    return structlog.wrap_logger(
+        structlog.PrintLogger(sys.stderr), processors=_STDERR_PROCESSORS, name=name
+    )
 
 
 def log_to_stderr() -> None:
@@ -11,10 +33,6 @@ def log_to_stderr() -> None:
         return
 
     structlog.configure(
-        processors=[
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            structlog.dev.ConsoleRenderer(colors=False),
-        ],
+        processors=_STDERR_PROCESSORS,
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
     )

@@ -7,12 +7,10 @@ from typing import Any
 
 import httpx
 import orjson
-import structlog
 
 from clients.fallback import append_entry
+from clients.logs import library_logger
 from clients.sdk.config import TIMEOUT, SDKConfig, load_config
-
-logger = structlog.get_logger(__name__)
 
 
 class SDKError(Exception):
@@ -53,10 +51,12 @@ def _fall_back(entry: dict[str, Any], config: SDKConfig, error: Exception) -> bo
         append_entry(config.fallback, orjson.loads(_encode(entry)))
     except Exception as exc:
         # Both paths failed; the agent still must not be disturbed.
-        logger.error("sdk.fallback_failed", path=str(config.fallback), error=str(exc))
+        library_logger(__name__).error(
+            "sdk.fallback_failed", path=str(config.fallback), error=str(exc)
+        )
         return False
 
-    logger.warning(
+    library_logger(__name__).warning(
         "sdk.fell_back",
         event_id=entry.get("event_id"),
         path=str(config.fallback),
@@ -71,7 +71,7 @@ def log_usage(**fields: Any) -> bool:
         config = load_config()
         entry = _build(fields, config)
     except Exception as exc:
-        logger.error("sdk.bad_environment", error=str(exc))
+        library_logger(__name__).error("sdk.bad_environment", error=str(exc))
         return False
 
     try:
@@ -93,7 +93,7 @@ async def alog_usage(**fields: Any) -> bool:
         config = load_config()
         entry = _build(fields, config)
     except Exception as exc:
-        logger.error("sdk.bad_environment", error=str(exc))
+        library_logger(__name__).error("sdk.bad_environment", error=str(exc))
         return False
 
     try:
