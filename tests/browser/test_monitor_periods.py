@@ -202,3 +202,21 @@ async def test_no_hash_means_24h_and_every_tab_is_there(
         "tabs => tabs.map(t => t.dataset.period)"
     )
     assert periods == ["1h", "3h", "6h", "12h", "24h", "3d", "7d", "1m"]
+
+
+@pytest.mark.parametrize(
+    ("status", "says"),
+    [(401, "sign in"), (503, "database is not answering")],
+)
+async def test_refusals_and_outages_are_explained(
+    page: Page, server: ServerProcess, console: ConsoleErrors, status: int, says: str
+) -> None:
+    console.expected.append(f"status of {status}")
+
+    async def answer(route: Route) -> None:
+        await route.fulfill(status=status, json={"error": "no"})
+
+    await page.route("**/api/usage?*", answer)
+    await open_monitor(page, server.url, "3d")
+
+    await expect(page.get_by_test_id("error")).to_contain_text(says)
