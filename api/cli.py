@@ -138,7 +138,7 @@ def main() -> None:
 @app.command()
 def sample(
     runs: Annotated[int, typer.Option(min=1, max=20_000, help="How many runs.")] = 400,
-    days: Annotated[int, typer.Option(min=1, max=31, help="Spread over.")] = 30,
+    days: Annotated[int, typer.Option(min=1, max=31, help="Days back.")] = 28,
     seed: Annotated[
         int | None, typer.Option(help="Make the same sample every time.")
     ] = None,
