@@ -16,11 +16,13 @@ from api.middleware import (
     DeadlineMiddleware,
     RequestLogMiddleware,
 )
-from api.routes import health, monitor, usage
+from api.cookies import SessionCookies, load_secret
+from api.routes import auth, health, monitor, usage
 from api.settings import Settings, get_settings
 from db.embedded import EmbeddedPostgres
 from db.engine import create_engine, create_sessionmaker
 from db.migrations import upgrade
+from db.tenancy import APP_ROLE
 from schema.context import get_context
 from schema.schema import get_schema
 
@@ -41,7 +43,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         database_url = await anyio.to_thread.run_sync(embedded.start)
 
     await anyio.to_thread.run_sync(upgrade, database_url)
-    engine = create_engine(database_url, timeout_s=settings.db_timeout_s)
+    app.state.cookies = SessionCookies(
+        load_secret(settings), int(settings.session_ttl_hours * 3600)
+    )
+    # The app's queries run as a role that row-level security binds.
+    engine = create_engine(
+        database_url, timeout_s=settings.db_timeout_s, role=APP_ROLE
+    )
     app.state.sessionmaker = create_sessionmaker(engine)
     logger.info("server.started", embedded=embedded is not None)
     try:
@@ -75,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(graphql, prefix="/graphql")
     app.include_router(usage.router)
     app.include_router(health.router)
+    app.include_router(auth.router)
     app.include_router(monitor.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
