@@ -8,7 +8,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from api.cookies import COOKIE_NAME
-from api.deps import SessionDep, SettingsDep
+from api.deps import PalaceDep, SessionDep, SettingsDep
 from api.responses import JSONResponse
 from service import logins
 from service.errors import LoginFailedError
@@ -67,6 +67,19 @@ async def log_out(request: Request, session: SessionDep) -> JSONResponse:
     response = JSONResponse({"logged_out": True})
     response.delete_cookie(COOKIE_NAME, path="/")
     return response
+
+
+@router.get("/api/me")
+async def who_am_i(palace: PalaceDep) -> JSONResponse:
+    """How this request was recognised: for the page's header and for scripts."""
+    return JSONResponse(
+        {
+            "kind": palace.kind.value,
+            "palace": palace.home if palace.can_read else None,
+            "user": palace.user,
+            "login_required": palace.login_required,
+        }
+    )
 
 
 @router.get("/login", include_in_schema=False)

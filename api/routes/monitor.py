@@ -4,7 +4,9 @@ from pathlib import Path
 
 import plotly
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from api.deps import PalaceDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -14,7 +16,10 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
 
 @router.get("/")
-async def monitor_page() -> FileResponse:
+async def monitor_page(palace: PalaceDep) -> Response:
+    if not palace.can_read:
+        return RedirectResponse("/login", status_code=303)
+
     # Revalidated on every visit, so an upgraded server is seen at once.
     # TODO: the page's scripts under /static are sent without Cache-Control,
     # so after an upgrade a browser may pair the new page with cached old

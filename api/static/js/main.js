@@ -77,8 +77,6 @@ class LoadError extends Error {
 }
 
 function explain(error) {
-  // TODO: there is no sign-in form on this page yet; once a palace has users,
-  // a reader must log in through POST /api/login some other way first.
   if (error.status === 401 || error.status === 403) {
     return "This palace asks you to sign in before it shows its usage.";
   }
@@ -107,6 +105,8 @@ async function load() {
   } catch (error) {
     if (number !== loadNumber) return;
     page.errorText.textContent = explain(error);
+    // A session that expired while the page was open: offer the way back in.
+    $("login-link").hidden = error.status !== 401;
     setState("error");
     page.main.dataset.settled = period;
     return;
@@ -259,7 +259,23 @@ function wireTabs() {
   });
 }
 
+async function showAccount() {
+  // Only a logged-in person has someone to name and a session to end.
+  const response = await fetch("/api/me").catch(() => null);
+  if (!response || !response.ok) return;
+  const me = await response.json();
+  if (me.kind !== "session") return;
+  $("account-name").textContent = `${me.user} · ${me.palace}`;
+  $("account").hidden = false;
+}
+
+$("logout").addEventListener("click", async () => {
+  await fetch("/api/logout", { method: "POST" }).catch(() => null);
+  location.assign("/login");
+});
+
 wireTabs();
+showAccount();
 $("drilldown-back").addEventListener("click", closeDrilldown);
 $("retry").addEventListener("click", load);
 $("refresh").addEventListener("click", load);
