@@ -32,6 +32,11 @@ def create_engine(
     and replaced, so the first requests after a database restart succeed
     instead of failing on a dead pooled connection.
 
+    TODO: the pre-ping waits as long as a statement may (3 * timeout_s), so the
+    first request after PostgreSQL freezes with connections open takes about
+    4 * timeout_s to get its 503; a shorter ping timeout would need a custom
+    ping handler, since SQLAlchemy's asyncpg ping takes no timeout of its own.
+
     With `role`, every connection drops the connecting user's privileges for
     that role's: the app runs as db.tenancy.APP_ROLE so that row-level
     security applies even when it connects as a superuser.
