@@ -3,11 +3,11 @@
 import asyncio
 import os
 
-from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from alembic import context
 from db.models import Base
 from db.urls import to_async_url
 

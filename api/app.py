@@ -9,6 +9,7 @@ import structlog
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.cookies import SessionCookies, load_secret
 from api.errors import install_error_handlers
 from api.graphql import PalaceGraphQLRouter
 from api.middleware import (
@@ -16,7 +17,6 @@ from api.middleware import (
     DeadlineMiddleware,
     RequestLogMiddleware,
 )
-from api.cookies import SessionCookies, load_secret
 from api.routes import auth, health, monitor, usage
 from api.settings import Settings, get_settings
 from db.embedded import EmbeddedPostgres
@@ -47,9 +47,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         load_secret(settings), int(settings.session_ttl_hours * 3600)
     )
     # The app's queries run as a role that row-level security binds.
-    engine = create_engine(
-        database_url, timeout_s=settings.db_timeout_s, role=APP_ROLE
-    )
+    engine = create_engine(database_url, timeout_s=settings.db_timeout_s, role=APP_ROLE)
     app.state.sessionmaker = create_sessionmaker(engine)
     logger.info("server.started", embedded=embedded is not None)
     try:

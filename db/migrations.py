@@ -4,8 +4,9 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from alembic import command
 from alembic.config import Config
+
+from alembic import command
 
 # TODO: alembic/ is found beside the packages, so migrations only run from a
 # source checkout or an editable install; a wheel would need them as package data.

@@ -26,6 +26,8 @@ def to_async_url(raw: str) -> URL:
 
 def to_libpq_dsn(raw: str) -> str:
     """The same database as a plain postgresql:// DSN, for asyncpg itself."""
-    return to_async_url(raw).set(drivername="postgresql").render_as_string(
-        hide_password=False
+    return (
+        to_async_url(raw)
+        .set(drivername="postgresql")
+        .render_as_string(hide_password=False)
     )

@@ -56,7 +56,9 @@ def sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 @pytest.fixture(autouse=True)
 async def empty_tables(engine: AsyncEngine) -> None:
     async with engine.begin() as connection:
-        await connection.execute(text("TRUNCATE usage, sessions, api_keys, users RESTART IDENTITY"))
+        await connection.execute(
+            text("TRUNCATE usage, sessions, api_keys, users RESTART IDENTITY")
+        )
 
 
 @pytest.fixture(scope="session")

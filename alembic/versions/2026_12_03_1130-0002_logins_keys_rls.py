@@ -19,8 +19,9 @@ meant to be a small reference table (see docs/scaling.md).
 """
 
 import sqlalchemy as sa
-from alembic import op
 from sqlalchemy.dialects import postgresql
+
+from alembic import op
 
 revision = "0002"
 down_revision = "0001"

@@ -28,7 +28,9 @@ def _period_or_400(raw: str) -> Period:
         return Period(raw)
     except ValueError:
         allowed = ", ".join(p.value for p in Period)
-        raise InvalidPeriodError(f"unknown period {raw!r}; use one of {allowed}")
+        raise InvalidPeriodError(
+            f"unknown period {raw!r}; use one of {allowed}"
+        ) from None
 
 
 class InvalidPeriodError(InvalidInputError):

@@ -1,8 +1,8 @@
 """`palace-usage users` and `keys` against the database a real server uses."""
 
 import subprocess
-from pathlib import Path
 import sys
+from pathlib import Path
 
 import httpx
 

@@ -3,7 +3,6 @@
 import json
 import subprocess
 import sys
-from collections import Counter
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path

@@ -55,7 +55,8 @@ async def test_the_app_role_cannot_switch_rls_off(app: Any) -> None:
     async with app.state.sessionmaker() as session:
         bypass = await session.scalar(
             text(
-                "SELECT rolbypassrls OR rolsuper FROM pg_roles WHERE rolname = current_user"
+                "SELECT rolbypassrls OR rolsuper FROM pg_roles"
+                " WHERE rolname = current_user"
             )
         )
     assert bypass is False
