@@ -1,6 +1,7 @@
 """The arguments every window read shares: the window itself and the filter."""
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,11 @@ PERIOD_HELP = "A window ending now; give either this or since/until."
 SINCE_HELP = "Start of the window, inclusive; needs a UTC offset."
 UNTIL_HELP = "End of the window, exclusive; now when absent."
 _LIST = "Exact values, at most 100."
+
+# The window arguments as types, so every read field declares them alike.
+PeriodArg = Annotated[Period | None, strawberry.argument(description=PERIOD_HELP)]
+SinceArg = Annotated[datetime | None, strawberry.argument(description=SINCE_HELP)]
+UntilArg = Annotated[datetime | None, strawberry.argument(description=UNTIL_HELP)]
 
 
 @strawberry.input(

@@ -9,15 +9,15 @@ import strawberry
 
 from schema.context import Context
 from schema.filters import (
-    PERIOD_HELP,
-    SINCE_HELP,
-    UNTIL_HELP,
+    PeriodArg,
+    SinceArg,
+    UntilArg,
     UsageFilter,
     resolve_window,
     to_service_filter,
 )
 from schema.limits import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, check_page_size
-from schema.types import Period, UsageEntry
+from schema.types import UsageEntry
 from service import summary as summary_service
 from service.errors import InvalidInputError
 
@@ -75,15 +75,9 @@ class UsageConnection:
 
 async def resolve_usage_connection(
     info: strawberry.Info[Context],
-    period: Annotated[
-        Period | None, strawberry.argument(description=PERIOD_HELP)
-    ] = None,
-    since: Annotated[
-        datetime | None, strawberry.argument(description=SINCE_HELP)
-    ] = None,
-    until: Annotated[
-        datetime | None, strawberry.argument(description=UNTIL_HELP)
-    ] = None,
+    period: PeriodArg = None,
+    since: SinceArg = None,
+    until: UntilArg = None,
     filter: UsageFilter | None = None,
     first: Annotated[
         int, strawberry.argument(description=f"Page size, 1 to {MAX_PAGE_SIZE}.")

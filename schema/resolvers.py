@@ -1,16 +1,13 @@
 """Query and mutation roots: thin calls into the service layer."""
 
-from datetime import datetime
-from typing import Annotated
-
 import strawberry
 import structlog
 
 from schema.context import Context
 from schema.filters import (
-    PERIOD_HELP,
-    SINCE_HELP,
-    UNTIL_HELP,
+    PeriodArg,
+    SinceArg,
+    UntilArg,
     UsageFilter,
     resolve_window,
     to_service_filter,
@@ -18,7 +15,7 @@ from schema.filters import (
 from schema.limits import MAX_BATCH, check_batch_size
 from schema.pagination import UsageConnection, resolve_usage_connection
 from schema.summary import UsageSummary, resolve_usage_summary
-from schema.types import LogStatus, LogUsageResult, Period, UsageEntry, UsageInput
+from schema.types import LogStatus, LogUsageResult, UsageEntry, UsageInput
 from service import summary as summary_service
 from service import usage as usage_service
 from service.entries import UsageCreate, parse_entry
@@ -29,15 +26,9 @@ logger = structlog.get_logger(__name__)
 
 async def resolve_usage(
     info: strawberry.Info[Context],
-    period: Annotated[
-        Period | None, strawberry.argument(description=PERIOD_HELP)
-    ] = None,
-    since: Annotated[
-        datetime | None, strawberry.argument(description=SINCE_HELP)
-    ] = None,
-    until: Annotated[
-        datetime | None, strawberry.argument(description=UNTIL_HELP)
-    ] = None,
+    period: PeriodArg = None,
+    since: SinceArg = None,
+    until: UntilArg = None,
     filter: UsageFilter | None = None,
 ) -> list[UsageEntry]:
     usage_filter = to_service_filter(filter)

@@ -14,15 +14,14 @@ import strawberry
 
 from schema.context import Context
 from schema.filters import (
-    PERIOD_HELP,
-    SINCE_HELP,
-    UNTIL_HELP,
+    PeriodArg,
+    SinceArg,
+    UntilArg,
     UsageFilter,
     resolve_window,
     to_service_filter,
 )
 from schema.scalars import BigInt
-from schema.types import Period
 from service import summary as summary_service
 
 
@@ -180,15 +179,9 @@ class UsageSummary:
 
 async def resolve_usage_summary(
     info: strawberry.Info[Context],
-    period: Annotated[
-        Period | None, strawberry.argument(description=PERIOD_HELP)
-    ] = None,
-    since: Annotated[
-        datetime | None, strawberry.argument(description=SINCE_HELP)
-    ] = None,
-    until: Annotated[
-        datetime | None, strawberry.argument(description=UNTIL_HELP)
-    ] = None,
+    period: PeriodArg = None,
+    since: SinceArg = None,
+    until: UntilArg = None,
     group_by: Annotated[
         list[Dimension] | None,
         strawberry.argument(description="Fields to group by; none gives no groups."),
