@@ -31,6 +31,7 @@ from bench.servers import ServerProcess, free_port
 REPO = Path(__file__).resolve().parent.parent
 LEGACY_LOG = REPO / "tests" / "data" / "legacy-usage.jsonl"
 CLIENTS = 32
+SETTLE_POLLS = 20
 
 
 class BenchCheckError(Exception):
@@ -105,6 +106,22 @@ async def _count(dsn: str, palace: str) -> int:
         await connection.close()
 
 
+async def _settled_count(dsn: str, palace: str) -> int:
+    """The palace's row count once requests wrk left in flight have landed.
+
+    wrk stops with requests still open; the server finishes them anyway, and
+    a late commit must not be counted in the next measurement.
+    """
+    count = await _count(dsn, palace)
+    for _ in range(SETTLE_POLLS):
+        await asyncio.sleep(0.3)
+        again = await _count(dsn, palace)
+        if again == count:
+            break
+        count = again
+    return count
+
+
 async def _wrk(url: str, script: Path, connections: int, seconds: float) -> WrkResult:
     return await asyncio.to_thread(
         run_wrk, url, script, connections=connections, seconds=seconds
@@ -115,7 +132,7 @@ async def insert_throughput(setup: Setup, url: str, script: Path) -> WrkResult:
     """Requests/s of 32 clients POSTing fresh entries; every one must be stored."""
     before = await _count(setup.dsn, setup.ingest)
     result = await _wrk(url, script, CLIENTS, setup.load_s)
-    stored = await _count(setup.dsn, setup.ingest) - before
+    stored = await _settled_count(setup.dsn, setup.ingest) - before
     # Requests still in flight when wrk stops may be stored but not counted.
     if result.errors or stored < result.requests:
         raise BenchCheckError(
