@@ -10,7 +10,7 @@ from api.palace import RequestPalace, resolve_palace
 from api.settings import Settings
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -18,7 +18,7 @@ def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
+async def get_sessionmaker(request: Request) -> async_sessionmaker[AsyncSession]:
     maker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     return maker
 
@@ -42,6 +42,18 @@ async def get_palace(
 
 
 PalaceDep = Annotated[RequestPalace, Depends(get_palace)]
+
+
+async def get_ingest_palace(
+    request: Request, session: SessionDep, settings: SettingsDep
+) -> RequestPalace:
+    """For routes that only write: may not read, so never asks about logins."""
+    return await resolve_palace(
+        request, session, settings, request.app.state.cookies, reads=False
+    )
+
+
+IngestPalaceDep = Annotated[RequestPalace, Depends(get_ingest_palace)]
 
 
 async def get_palace_own_session(

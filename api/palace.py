@@ -38,7 +38,8 @@ class RequestPalace:
 
     kind: CallerKind
     home: str | None
-    login_required: bool = False
+    # None: not asked, because the request only writes (see resolve_palace).
+    login_required: bool | None = False
     ingest_key_required: bool = False
     user: str | None = None
 
@@ -46,13 +47,13 @@ class RequestPalace:
     def palace(self) -> str:
         if self.kind is CallerKind.INGEST_KEY:
             raise ForbiddenPalaceError("an ingest key cannot read; use a read key")
-        if self.home is None or self.login_required:
+        if self.home is None or self.login_required is not False:
             raise AuthenticationRequiredError("log in, or send a read key")
         return self.home
 
     @property
     def can_read(self) -> bool:
-        return self.kind is not CallerKind.INGEST_KEY and not self.login_required
+        return self.kind is not CallerKind.INGEST_KEY and self.login_required is False
 
     def for_write(self, claimed: str | None) -> str:
         if self.kind is CallerKind.READ_KEY:
@@ -86,8 +87,15 @@ async def resolve_palace(
     session: AsyncSession,
     settings: Settings,
     cookies: SessionCookies,
+    *,
+    reads: bool = True,
 ) -> RequestPalace:
-    """The palace of a request, from its session or key, never its arguments."""
+    """The palace of a request, from its session or key, never its arguments.
+
+    A request that only writes (`reads=False`) skips asking whether a login
+    exists: anonymous ingest stays open either way, and the question would
+    cost the ingest path a round trip on every run logged.
+    """
     raw_cookie = request.cookies.get(COOKIE_NAME)
     if raw_cookie and settings.palace_usage_auth is not AuthMode.OFF:
         signed = cookies.load(raw_cookie)
@@ -115,7 +123,7 @@ async def resolve_palace(
         AuthMode.ON: True,
         AuthMode.AUTO: None,
     }[settings.palace_usage_auth]
-    if login_required is None:
+    if login_required is None and reads:
         login_required = await logins_db.any_login_exists(session)
     return RequestPalace(
         CallerKind.ANONYMOUS,

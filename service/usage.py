@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import usage as usage_db
 from db import users as users_db
+from db.tenancy import bind_palace
 from service.entries import UsageCreate
 from service.periods import Period
 
@@ -82,6 +83,8 @@ async def log_usage_for_palace(
 
     Users named by the entries are found or created by (palace, name).
     """
+    # Bound first, so the transaction that the rest shares starts with it.
+    await bind_palace(session, palace)
     names = {entry.user for entry in entries if entry.user}
     user_ids = await users_db.ensure_users_for_palace(session, palace, names)
     claimed = {e.user_id for e in entries if e.user_id is not None and not e.user}
@@ -118,6 +121,4 @@ async def log_usage_for_palace(
 async def list_usage_for_period(
     session: AsyncSession, palace: str, period: Period
 ) -> Sequence[Any]:
-    return await usage_db.list_usage_for_palace(
-        session, palace, interval=period.interval
-    )
+    return await usage_db.list_recent_usage_for_palace(session, palace, period.interval)

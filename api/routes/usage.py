@@ -5,7 +5,7 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request
 
-from api.deps import PalaceDep, SessionDep
+from api.deps import IngestPalaceDep, PalaceDep, SessionDep
 from api.responses import JSONResponse
 from service import usage as usage_service
 from service.entries import entry_json_schema, parse_entry
@@ -49,7 +49,7 @@ class InvalidJSONError(InvalidInputError):
 
 @router.post("/log", status_code=201, openapi_extra=_ENTRY_SCHEMA)
 async def log_usage(
-    request: Request, session: SessionDep, palace: PalaceDep
+    request: Request, session: SessionDep, palace: IngestPalaceDep
 ) -> JSONResponse:
     """Store one entry. The same event_id again stores nothing and answers 200."""
     try:
@@ -77,4 +77,4 @@ async def list_usage(
     rows = await usage_service.list_usage_for_period(
         session, palace.palace, _period_or_400(period)
     )
-    return JSONResponse([row._asdict() for row in rows])
+    return JSONResponse([dict(row) for row in rows])
