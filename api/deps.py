@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+import orjson
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -66,8 +67,28 @@ async def get_palace_own_session(
     """
     async with maker() as session:
         return await resolve_palace(
-            request, session, settings, request.app.state.cookies
+            request,
+            session,
+            settings,
+            request.app.state.cookies,
+            reads=not await _is_mutation(request),
         )
+
+
+async def _is_mutation(request: Request) -> bool:
+    """Whether a GraphQL POST looks like a mutation, so that it cannot read.
+
+    A guess from the document's first word, made before Strawberry parses it.
+    A wrong guess fails closed: a read in a document taken for a mutation is
+    refused as unauthenticated, never let through.
+    """
+    if request.method != "POST":
+        return False
+    try:
+        query = orjson.loads(await request.body()).get("query", "")
+    except (orjson.JSONDecodeError, AttributeError):
+        return False
+    return isinstance(query, str) and query.lstrip().startswith("mutation")
 
 
 OwnSessionPalaceDep = Annotated[RequestPalace, Depends(get_palace_own_session)]

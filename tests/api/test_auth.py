@@ -256,3 +256,22 @@ async def test_unknown_name_and_wrong_password_look_the_same(
 
     assert unknown.status_code == wrong.status_code == 401
     assert unknown.json() == wrong.json()
+
+
+async def test_a_read_hidden_behind_a_mutation_first_document_is_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    # The context guesses "write only" from the first word; the guess must
+    # fail closed, even on a fresh install where reads are otherwise open.
+    await client.post("/api/usage/log", json=make_entry(domain="legacy"))
+    document = (
+        "mutation M { logUsageBatch(inputs: []) { status } }\n"
+        "query Q { usage(period: H24) { domain } }"
+    )
+
+    response = await client.post(
+        "/graphql", json={"query": document, "operationName": "Q"}
+    )
+
+    assert response.json()["data"] is None
+    assert "log in" in response.json()["errors"][0]["message"]
