@@ -93,7 +93,9 @@ def migrate(
         str | None,
         typer.Option(help="IANA zone of the lines' date and time; default: local."),
     ] = None,
-    batch_size: Annotated[int, typer.Option(min=1, max=5000)] = 500,
+    batch_size: Annotated[
+        int, typer.Option(min=1, max=1000, help="Entries per request.")
+    ] = 1000,
     dry_run: Annotated[
         bool, typer.Option(help="Read and check the file, send nothing.")
     ] = False,

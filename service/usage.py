@@ -109,7 +109,9 @@ async def log_usage_for_palace(
             row_id = stored.get(event_id) or existing.get(event_id)
             results.append(LogResult(LogStatus.DUPLICATE, event_id, row_id))
 
-    logger.info(
+    # Debug: the request line already records each ingest; at info this
+    # would double the log of an agent fleet.
+    logger.debug(
         "usage.logged",
         palace=palace,
         stored=len(stored),

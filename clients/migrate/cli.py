@@ -51,7 +51,7 @@ def run_migrate(
     butler: str,
     user_id: int,
     tz: str | None,
-    batch_size: int = 500,
+    batch_size: int = 1000,
     dry_run: bool = False,
 ) -> int:
     """Run one migration and print its report; returns the exit status."""

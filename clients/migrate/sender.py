@@ -28,6 +28,7 @@ LOG_BATCH = gql(
     """
 )
 RETRIES = 4
+IN_FLIGHT = 2
 
 
 class ServerUnavailableError(Exception):
@@ -131,22 +132,38 @@ async def send_entries(
     gql_transport = HTTPXAsyncTransport(
         url=url.rstrip("/") + "/graphql", headers=headers, **client_args
     )
+    batches = [
+        ready[start : start + batch_size] for start in range(0, len(ready), batch_size)
+    ]
     async with Client(transport=gql_transport, execute_timeout=120) as session:
-        for start in range(0, len(ready), batch_size):
-            batch = ready[start : start + batch_size]
-            results = await _send_batch(session, [inputs for _, inputs in batch])
-            for (number, _), result in zip(batch, results, strict=True):
-                status = result["status"]
-                if status == "STORED":
-                    report.inserted += 1
-                    report.acknowledged.add(number)
-                elif status == "DUPLICATE":
-                    report.duplicates += 1
-                    report.acknowledged.add(number)
-                else:
-                    report.rejected.append((number, result["reason"] or "rejected"))
-            if on_progress is not None:
-                on_progress(len(batch))
+        # Two batches in flight: while the server stores one, it can already
+        # be parsing the next, which keeps both its CPU and PostgreSQL busy.
+        for pair in range(0, len(batches), IN_FLIGHT):
+            flying = batches[pair : pair + IN_FLIGHT]
+            answers = await asyncio.gather(
+                *(_send_batch(session, [inputs for _, inputs in b]) for b in flying)
+            )
+            for batch, results in zip(flying, answers, strict=True):
+                _count(report, batch, results)
+                if on_progress is not None:
+                    on_progress(len(batch))
 
     report.rejected.sort()
     return report
+
+
+def _count(
+    report: MigrationReport,
+    batch: Sequence[tuple[int, dict[str, Any]]],
+    results: Sequence[Any],
+) -> None:
+    for (number, _), result in zip(batch, results, strict=True):
+        status = result["status"]
+        if status == "STORED":
+            report.inserted += 1
+            report.acknowledged.add(number)
+        elif status == "DUPLICATE":
+            report.duplicates += 1
+            report.acknowledged.add(number)
+        else:
+            report.rejected.append((number, result["reason"] or "rejected"))
