@@ -5,6 +5,7 @@ from functools import cache
 import strawberry
 import structlog
 from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
@@ -30,9 +31,24 @@ class PalaceSchema(strawberry.Schema):
                 _add_code(error, original)
                 logger.info("graphql.refused", message=error.message)
             else:
-                # TODO: the client still sees an unexpected error's own message;
-                # a shared server should mask it (strawberry's MaskErrors).
                 logger.error("graphql.unexpected_error", exc_info=original)
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    """Whether an error's message may say more than a client should see.
+
+    Refusals of ours and GraphQL's own validation messages are written for
+    clients; anything else (a driver error quoting SQL, say) is masked. An
+    unreachable database is left alone: the router turns it into a 503.
+    """
+    from api.errors import is_database_unavailable
+
+    original = error.original_error
+    return not (
+        original is None
+        or isinstance(original, PalaceUsageError)
+        or is_database_unavailable(original)
+    )
 
 
 def _add_code(error: GraphQLError, original: BaseException | None) -> None:
@@ -50,7 +66,13 @@ def get_schema(*, introspection: bool = True) -> strawberry.Schema:
     return PalaceSchema(
         query=Query,
         mutation=Mutation,
-        extensions=schema_extensions(introspection=introspection),
+        extensions=[
+            *schema_extensions(introspection=introspection),
+            lambda: MaskErrors(
+                should_mask_error=_is_unexpected,
+                error_message="internal error; the server log has the details",
+            ),
+        ],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )
 
