@@ -1,5 +1,6 @@
 """The `palace-usage` command line: a thin shell over importable functions."""
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,15 @@ app = typer.Typer(
     add_completion=False,
 )
 db_app = typer.Typer(help="Work on the database itself.", no_args_is_help=True)
+
+
+@app.callback()
+def _quiet_logs() -> None:
+    # Every command logs to stderr, and only what needs a person, so that its
+    # own output (a key, a report) can be captured clean; serve says more.
+    configure_logging(get_settings().log_format, level=logging.WARNING)
+
+
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(keys_app, name="keys")
@@ -71,7 +81,6 @@ def db_upgrade() -> None:
     """Apply the Alembic migrations to DATABASE_URL (or the embedded database)."""
     from db.migrations import upgrade
 
-    configure_logging(get_settings().log_format)
     with database_url() as url:
         upgrade(url)
     typer.echo("database is up to date", err=True)

@@ -10,6 +10,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import exc as sa_exc
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.responses import JSONResponse
 from service.errors import DatabaseUnavailableError, PalaceUsageError
@@ -87,9 +88,20 @@ async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"error": "internal error"}, status_code=500)
 
 
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
+    # Starlette's own 404 and 405, in the same shape as every other error.
+    assert isinstance(error, StarletteHTTPException)
+    return JSONResponse(
+        {"error": str(error.detail)},
+        status_code=error.status_code,
+        headers=error.headers,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected_error)
     app.add_exception_handler(PalaceUsageError, _service_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     for kind in (sa_exc.DBAPIError, sa_exc.TimeoutError, *_UNREACHABLE):
         app.add_exception_handler(kind, _database_error)

@@ -12,7 +12,12 @@ from strawberry.types import ExecutionContext
 from schema.limits import schema_extensions
 from schema.resolvers import Mutation, Query
 from schema.scalars import SCALAR_MAP
-from service.errors import InvalidInputError, PalaceUsageError
+from service.errors import (
+    AuthenticationRequiredError,
+    ForbiddenPalaceError,
+    InvalidInputError,
+    PalaceUsageError,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -27,25 +32,28 @@ class PalaceSchema(strawberry.Schema):
     ) -> None:
         for error in errors:
             original = error.original_error
-            if original is None or isinstance(original, PalaceUsageError):
+            if _is_unexpected(error):
+                logger.error("graphql.unexpected_error", exc_info=original)
+            else:
                 _add_code(error, original)
                 logger.info("graphql.refused", message=error.message)
-            else:
-                logger.error("graphql.unexpected_error", exc_info=original)
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
     """Whether an error's message may say more than a client should see.
 
-    Refusals of ours and GraphQL's own validation messages are written for
-    clients; anything else (a driver error quoting SQL, say) is masked. An
-    unreachable database is left alone: the router turns it into a 503.
+    Refusals of ours, and GraphQL's own messages about the document and its
+    variables (which carry no path, since no field ran), are written for
+    clients; an error a resolver did not mean to raise (a driver error quoting
+    SQL, say) is masked. An unreachable database is left alone: the router
+    turns it into a 503.
     """
     from api.errors import is_database_unavailable
 
     original = error.original_error
     return not (
         original is None
+        or error.path is None
         or isinstance(original, PalaceUsageError)
         or is_database_unavailable(original)
     )
@@ -54,7 +62,13 @@ def _is_unexpected(error: GraphQLError) -> bool:
 def _add_code(error: GraphQLError, original: BaseException | None) -> None:
     # A code lets a client tell its own mistakes from the server's.
     extensions = dict(error.extensions or {})
-    extensions.setdefault("code", "BAD_USER_INPUT" if original else "REFUSED")
+    if isinstance(original, AuthenticationRequiredError):
+        code = "UNAUTHENTICATED"
+    elif isinstance(original, ForbiddenPalaceError):
+        code = "FORBIDDEN"
+    else:
+        code = "BAD_USER_INPUT" if original else "REFUSED"
+    extensions.setdefault("code", code)
     if isinstance(original, InvalidInputError):
         extensions.setdefault("fields", original.errors)
     error.extensions = extensions

@@ -49,10 +49,6 @@ class MigrationReport:
     # Line numbers the server stored or already had: what flush may remove.
     acknowledged: set[int] = field(default_factory=set)
 
-    @property
-    def sent(self) -> int:
-        return self.inserted + self.duplicates
-
     def summary(self) -> str:
         return (
             f"inserted {self.inserted} of {self.total} "

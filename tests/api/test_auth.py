@@ -86,6 +86,7 @@ async def test_first_login_turns_login_on(
     )
     assert graphql.json()["data"] is None
     assert "log in" in graphql.json()["errors"][0]["message"]
+    assert graphql.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     # Ingest stays open by default, as the original plan had it.
     assert (await client.post("/api/usage/log", json=make_entry())).status_code == 201
 
