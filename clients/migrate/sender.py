@@ -1,4 +1,9 @@
-"""Sending legacy entries in batches through logUsageBatch, with the gql client."""
+"""Sending legacy entries in batches through logUsageEntries, with the gql client.
+
+The entries go as the JSON objects the log holds (after the reader's defaults,
+ts and event id), and the server validates each one, answering per entry; a
+bad value is a rejected line, never a refused batch.
+"""
 
 import asyncio
 from collections.abc import Callable, Sequence
@@ -15,15 +20,14 @@ from gql.transport.exceptions import (
 )
 from gql.transport.httpx import HTTPXAsyncTransport
 
-from clients.migrate.inputs import LineError, to_usage_input
 from clients.migrate.reader import LegacyLine
 
 logger = structlog.get_logger(__name__)
 
-LOG_BATCH = gql(
+LOG_ENTRIES = gql(
     """
-    mutation LogUsageBatch($inputs: [UsageInput!]!) {
-      logUsageBatch(inputs: $inputs) { status eventId reason }
+    mutation LogUsageEntries($entries: [JSON!]!) {
+      logUsageEntries(entries: $entries) { status eventId reason }
     }
     """
 )
@@ -71,10 +75,7 @@ def prepare_lines(
             report.rejected.append((line.number, line.error))
             continue
         assert line.entry is not None
-        try:
-            ready.append((line.number, to_usage_input(line.entry)))
-        except LineError as exc:
-            report.rejected.append((line.number, str(exc)))
+        ready.append((line.number, line.entry))
     return ready
 
 
@@ -87,12 +88,12 @@ def _refused(exc: Exception) -> bool:
     return isinstance(exc, TransportServerError) and code is not None and code < 500
 
 
-async def _send_batch(session: Any, inputs: list[dict[str, Any]]) -> list[Any]:
-    request = GraphQLRequest(LOG_BATCH, variable_values={"inputs": inputs})
+async def _send_batch(session: Any, entries: list[dict[str, Any]]) -> list[Any]:
+    request = GraphQLRequest(LOG_ENTRIES, variable_values={"entries": entries})
     for attempt in range(RETRIES + 1):
         try:
             result = await session.execute(request)
-            return list(result["logUsageBatch"])
+            return list(result["logUsageEntries"])
         except (TransportError, httpx.TransportError, OSError) as exc:
             if _refused(exc):
                 raise BatchRefusedError(str(exc)) from exc
@@ -137,7 +138,7 @@ async def send_entries(
         for pair in range(0, len(batches), IN_FLIGHT):
             flying = batches[pair : pair + IN_FLIGHT]
             answers = await asyncio.gather(
-                *(_send_batch(session, [inputs for _, inputs in b]) for b in flying)
+                *(_send_batch(session, [entry for _, entry in b]) for b in flying)
             )
             for batch, results in zip(flying, answers, strict=True):
                 _count(report, batch, results)

@@ -12,9 +12,9 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from clients.migrate import Defaults, read_legacy_file
-from clients.migrate.inputs import to_usage_input
 from schema.limits import MAX_BATCH
 from tests.conftest import LEGACY_LOG
+from tests.schema.graphql_inputs import to_usage_input
 
 SEOUL = ZoneInfo("Asia/Seoul")
 BUTLERS = ("ace", "bell", "cole")

@@ -172,3 +172,41 @@ async def test_batch_rows_carry_their_fields_exactly(client: httpx.AsyncClient) 
         "tokensIn": 2**31 - 1,
         "costUsd": "0.123456",
     }
+
+
+LOG_ENTRIES = """
+mutation($entries: [JSON!]!) {
+  logUsageEntries(entries: $entries) { status eventId id reason }
+}
+"""
+
+
+async def test_log_usage_entries_validates_each_legacy_object(
+    client: httpx.AsyncClient,
+) -> None:
+    known = await post_entry(client)
+    fresh = str(uuid.uuid4())
+    entries = [
+        {"event_id": fresh, "tokens_in": "12", "cost_usd": 0.011167, "session_id": "s"},
+        {"event_id": known["event_id"]},
+        {"event_id": str(uuid.uuid4()), "tokens_in": "lots"},
+        [1, 2],
+        {"event_id": "not-a-uuid"},
+    ]
+
+    results = (await gql(client, LOG_ENTRIES, entries=entries))["logUsageEntries"]
+    rows = (await client.get("/api/usage", params={"period": "1h"})).json()
+
+    assert [r["status"] for r in results] == [
+        "STORED",
+        "DUPLICATE",
+        "REJECTED",
+        "REJECTED",
+        "REJECTED",
+    ]
+    assert results[0]["eventId"] == fresh and results[1]["id"] == known["id"]
+    assert "tokens_in" in results[2]["reason"]
+    assert "JSON object" in results[3]["reason"]
+    assert "event_id" in results[4]["reason"] and results[4]["eventId"] is None
+    stored = next(row for row in rows if row["event_id"] == fresh)
+    assert stored["tokens_in"] == 12 and stored["cost_usd"] == 0.011167

@@ -1,9 +1,8 @@
-"""Turning a legacy entry into GraphQL UsageInput variables.
+"""Turning a legacy entry into typed GraphQL UsageInput variables, for tests.
 
-GraphQL refuses a whole request when one variable has the wrong type, so the
-types are checked here, line by line, and a line that cannot be sent is
-rejected by number instead of sinking its batch. Ranges and sizes are the
-server's to judge; it answers per entry.
+The tests load the legacy log through the typed logUsageBatch with these, so
+that path is exercised on real data; the migration tool itself sends the
+entries as they are, through logUsageEntries.
 """
 
 import re
