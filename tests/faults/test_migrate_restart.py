@@ -65,7 +65,7 @@ async def test_killed_server_mid_migration_then_rerun_stores_each_line_once(
 
     deadline = time.monotonic() + 120
     # Another process writes the rows; there is no event to wait on, only a poll.
-    while await _stored(healthy) < 2_000 and time.monotonic() < deadline:  # noqa: ASYNC110
+    while await _stored(healthy) < 2_000 and time.monotonic() < deadline:
         await asyncio.sleep(0.05)
     stored_at_kill = await _stored(healthy)
     await asyncio.to_thread(fault_server.kill)
